@@ -1,0 +1,3 @@
+/** Cost: instance time with provider billing granularity, electricity. */
+export * from './billing.js';
+export * from './cost.js';
