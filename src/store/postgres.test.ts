@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeRun } from './fixtures.contract.js';
-import { postgresHarness, probePostgres } from './harness.contract.js';
+import { PG_TEST_URL, postgresHarness, probePostgres } from './harness.contract.js';
 import { describeStore } from './store.contract.js';
 
 const skip = await probePostgres();
@@ -32,5 +32,30 @@ describe.skipIf(skip !== null)('PostgreSQL adapter', () => {
     await client.end();
     expect(rows[0]?.n).toBe('1');
     await store.close();
+  });
+
+  it('migrates a fresh schema while other processes create and drop theirs', async () => {
+    // Kysely's Migrator reads every schema's tables; one dropped mid-read used to fail with 3F000.
+    const churn = new pg.Client({ connectionString: PG_TEST_URL });
+    await churn.connect();
+    let stop = false;
+    const churning = (async () => {
+      for (let i = 0; !stop; i++) {
+        const name = `greenml_churn_${process.pid}_${i}`;
+        await churn.query(`create schema "${name}"; create table "${name}".kysely_migration (name text)`);
+        await churn.query(`drop schema "${name}" cascade`);
+      }
+    })();
+    try {
+      for (let i = 0; i < 6; i++) {
+        const store = await harness.make();
+        expect(await store.countRuns()).toBe(0);
+        await store.close();
+      }
+    } finally {
+      stop = true;
+      await churning;
+      await churn.end();
+    }
   });
 });
