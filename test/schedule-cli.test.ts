@@ -50,6 +50,9 @@ describe('greenml schedule: bad input stores nothing', () => {
     const when = cli(['schedule', '--duration', '1h', '--deadline', 'soonish', '--region', 'FR', '--', 'true']);
     expect(when.code).toBe(2);
     expect(when.stderr).toMatch(/Invalid --deadline "soonish"/);
+    const lost = cli(['schedule', '--duration', '1h', '--deadline', '+8h', '--region', 'FR', '--on-lost', 'twice', '--', 'true']);
+    expect(lost.code).toBe(2);
+    expect(lost.stderr).toMatch(/Invalid --on-lost "twice": use fail .* or retry/);
     expect(await jobs()).toHaveLength(0);
   });
 });
@@ -66,6 +69,7 @@ describe('greenml schedule', () => {
     const stored = await jobs();
     expect(stored.map((j) => j.id)).toEqual([out.job.id]);
     expect(stored[0]?.spec.deadlineMs).toBe(Date.parse('2030-01-15T06:00:00Z'));
+    expect(stored[0]?.spec.onLost).toBeUndefined();
 
     const human = cli(['jobs', 'show', out.job.id]);
     expect(human.code).toBe(0);
@@ -79,6 +83,14 @@ describe('greenml schedule', () => {
     const again = cli(['jobs', 'cancel', out.job.id]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already ended \(cancelled\)/);
+  });
+
+  it('--on-lost retry is kept on the job, which an agent then retries after a lost lease', async () => {
+    const r = cli(['schedule', '--duration', '1h', '--deadline', '+8h', '--region', 'FR', '--on-lost', 'retry', '--json', '--', 'true']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await jobs())[0]?.spec.onLost).toBe('retry');
+    const human = cli(['jobs', 'show', (JSON.parse(r.stdout) as { job: JobRecord }).job.id]);
+    expect(human.stdout).toMatch(/If lost\s+retry on another agent/);
   });
 
   it('prints the window in UTC and local time, the saving, the forecast and a chart with the window marked', () => {

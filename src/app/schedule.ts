@@ -59,6 +59,8 @@ export interface ScheduleRequest {
   maxPauses?: number;
   /** Command that resumes from a checkpoint: the agent stops the job at a pause and runs this in the next window. */
   resumeCommand?: string[];
+  /** When its agent is lost mid-run: fail (absent: the agent's policy, fail by default) or retry elsewhere. */
+  onLost?: 'fail' | 'retry';
   /** Shift only for at least this predicted saving (0..1; default DEFAULT_MIN_SAVING_RATIO). */
   minSavingRatio?: number;
   env?: Record<string, string>;
@@ -327,6 +329,7 @@ export async function planJob(req: ScheduleRequest, deps: ScheduleDeps): Promise
       minChunkS: interruptible ? minChunkS : 0,
       maxPauses: interruptible ? maxPauses : 0,
       ...(req.resumeCommand ? { resumeCommand: req.resumeCommand } : {}),
+      ...(req.onLost ? { onLost: req.onLost } : {}),
     },
     plan,
     labels,

@@ -167,6 +167,11 @@ export interface JobSpec {
   maxPauses: number;
   /** Command that resumes from a checkpoint; the original command is used when absent. */
   resumeCommand?: string[];
+  /**
+   * What becomes of the job when its agent is lost mid-run: `fail` (the default: a job may have
+   * side effects, so running it twice must be asked for) or `retry` on another agent.
+   */
+  onLost?: 'fail' | 'retry';
 }
 
 export interface JobWindow {

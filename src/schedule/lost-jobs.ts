@@ -36,7 +36,8 @@ export const isLostJobPolicy = (v: unknown): v is LostJobPolicy => v === 'fail' 
 
 /** The job's own policy (spec.onLost, when it is one) or the fallback. */
 export function lostPolicyOf(job: JobRecord, fallback: LostJobPolicy): LostJobPolicy {
-  const own = (job.spec as { onLost?: unknown }).onLost;
+  // Validated again: the spec is a stored document that an older greenml may have written.
+  const own: unknown = job.spec.onLost;
   return isLostJobPolicy(own) ? own : fallback;
 }
 

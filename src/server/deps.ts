@@ -37,6 +37,7 @@ export interface ScheduleInput {
   /** Interruptible jobs only; absent: the scheduler's default. */
   maxPauses?: number;
   resumeCommand?: string[];
+  onLost?: 'fail' | 'retry';
   /** The job's energy, kWh (facility); absent: the plan's figures are per kWh. */
   energyKwh?: number;
   /** Shift only for at least this predicted saving, 0..1; absent: the scheduler's default. */

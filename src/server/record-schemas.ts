@@ -130,6 +130,7 @@ export const JobSpecSchema = z
     minChunkS: z.number().min(0),
     maxPauses: z.number().int().min(0),
     resumeCommand: z.array(text).optional(),
+    onLost: z.enum(['fail', 'retry']).optional(),
   })
   .openapi('JobSpec');
 

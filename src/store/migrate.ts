@@ -10,25 +10,6 @@ import type { MigrationReport } from './store.js';
  * introspection would mistake another schema's kysely_migration table for ours.
  */
 export async function migrateToLatest(db: Kysely<DB>, schema?: string): Promise<MigrationReport> {
-  // Kysely's Migrator introspects every schema's tables before it takes its lock; a schema that
-  // another process drops meanwhile (test suites, `DROP SCHEMA` during a restore) fails that read
-  // with PostgreSQL's 3F000 (invalid_schema_name) although ours is intact. A retry sees the
-  // catalogue after the drop.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await migrateOnce(db, schema);
-    } catch (error) {
-      if (attempt >= 5 || !isVanishedSchema(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
-}
-
-function isVanishedSchema(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '3F000';
-}
-
-async function migrateOnce(db: Kysely<DB>, schema?: string): Promise<MigrationReport> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => ({ ...MIGRATIONS }) },

@@ -4,10 +4,11 @@
  * pool's own type parser; pg's global parsers are left alone for other users of `pg` in the process.
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { GreenmlError } from '../core/index.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
+import { SchemaScopedPostgresDialect } from './pg-dialect.js';
 import type { DB } from './schema.js';
 import type { Store } from './store.js';
 
@@ -80,7 +81,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) });
   const location = redactUrl(url);
   const store = new KyselyStore(db, { kind: 'postgres', rowLocks: true }, location, () => migrateToLatest(db, schema));
   try {

@@ -69,6 +69,7 @@ export function renderJob(job: JobRecord): string {
   lines.push(row('Duration', formatDurationS(spec.durationS)));
   lines.push(row('Bounds', `${utc(spec.earliestStartMs)} – ${utc(spec.deadlineMs)} (deadline)`));
   lines.push(row('Regions', spec.regions.join(', ')));
+  if (spec.onLost) lines.push(row('If lost', spec.onLost === 'retry' ? 'retry on another agent' : 'fail'));
   if (spec.interruptible) lines.push(row('Interruptible', `chunks of ${formatDurationS(spec.minChunkS)} or more, at most ${spec.maxPauses} pause(s)${spec.resumeCommand ? `; resume: ${spec.resumeCommand.at(-1)}` : ''}`));
   if (Object.keys(job.labels).length) lines.push(row('Labels', Object.entries(job.labels).map(([k, v]) => `${k}=${v}`).join(', ')));
   if (Object.keys(job.env).length) lines.push(row('Environment', Object.keys(job.env).join(', ')));

@@ -14,7 +14,7 @@ import type { Store } from '../../store/index.js';
 import { resolveSettings } from '../config.js';
 import { openCliStore } from '../db.js';
 import { printJson, printLine } from '../output.js';
-import { buildSources, newJobId, sourceRefFromFlags } from './job-runtime.js';
+import { buildSources, newJobId, parseOnLost, sourceRefFromFlags } from './job-runtime.js';
 import type { ScheduleFlags } from './schedule.js';
 import { renderPlan } from './schedule-render.js';
 
@@ -79,6 +79,7 @@ export function parseScheduleFlags(command: string[], flags: ScheduleFlags, nowM
     ...(flags.minChunk !== undefined ? { minChunkS: parseDurationS(flags.minChunk, '--min-chunk') } : {}),
     ...(flags.maxPauses !== undefined ? { maxPauses: parseNumberIn(flags.maxPauses, '--max-pauses', 0, 1000) } : {}),
     ...(flags.resumeCommand !== undefined ? { resumeCommand: ['/bin/sh', '-c', flags.resumeCommand] } : {}),
+    ...(flags.onLost !== undefined ? { onLost: parseOnLost(flags.onLost, '--on-lost') } : {}),
     ...(flags.minSaving !== undefined ? { minSavingRatio: parseSaving(flags.minSaving) } : {}),
     env: parsePairs(flags.env, '--env'),
     labels: parsePairs(splitList(flags.labels), '--labels'),

@@ -18,6 +18,7 @@ export interface ScheduleFlags {
   minChunk?: string;
   maxPauses?: string;
   resumeCommand?: string;
+  onLost?: string;
   minSaving?: string;
   source?: string;
   file: string[];
@@ -56,6 +57,7 @@ export const registerSchedule: RegisterCommand = (program: Command) => {
     .option('--min-chunk <d>', 'with --interruptible: shortest piece of work worth resuming for (default 30m)')
     .option('--max-pauses <n>', 'with --interruptible: most pauses (default 3)')
     .option('--resume-command <cmd>', 'with --interruptible: stop the job at each pause (SIGTERM) and run this (through sh -c) in the next window, e.g. "python train.py --resume"')
+    .option('--on-lost <policy>', 'if the agent running it is lost mid-run: fail (default) or retry on another agent; retry suits jobs safe to run again')
     .option('--min-saving <pct>', 'shift only for at least this predicted saving (default 5%; 0 shifts for any gain)')
     .option('--source <source>', 'intensity: static, file, electricitymaps, watttime, gb, store (default: a configured provider, else the store)')
     .option('--file <path>', 'with --source file: an intensity file, or ZONE=path per zone (repeatable)', collect, [])

@@ -47,6 +47,7 @@ export function serveScheduler(planned: { ref: SourceRef; sources: Sources }): S
         ...(input.interruptible && input.minChunkS !== undefined ? { minChunkS: input.minChunkS } : {}),
         ...(input.interruptible && input.maxPauses !== undefined ? { maxPauses: input.maxPauses } : {}),
         ...(input.resumeCommand ? { resumeCommand: input.resumeCommand } : {}),
+        ...(input.onLost ? { onLost: input.onLost } : {}),
         ...(input.energyKwh !== undefined ? { energyKwh: input.energyKwh } : {}),
         ...(input.minSavingRatio !== undefined ? { minSavingRatio: input.minSavingRatio } : {}),
         env: input.env,

@@ -33,6 +33,7 @@ export const ScheduleSchema = z
     minChunkS: z.number().min(0).optional().openapi({ description: 'Interruptible jobs: shortest piece worth resuming for, seconds (default 1800, capped at durationS); ignored otherwise' }),
     maxPauses: z.number().int().min(0).optional().openapi({ description: 'Interruptible jobs: most pauses (default 3); ignored otherwise' }),
     resumeCommand: z.array(z.string()).min(1).optional().openapi({ description: 'Interruptible jobs: run in the next window instead of pausing the process' }),
+    onLost: z.enum(['fail', 'retry']).optional().openapi({ description: "When the job's agent is lost mid-run: fail it, or retry it on another agent (default: the agent's policy, fail)" }),
     energyKwh: z.number().min(0).optional().openapi({ description: "The job's energy, kWh, for grams (default: figures per kWh)" }),
     minSavingRatio: z.number().min(0).lt(1).optional().openapi({ description: 'Shift only for at least this predicted saving, 0..1 (default 0.05)' }),
   })
@@ -72,6 +73,7 @@ export function registerJobRoutes(app: App, { store, clock, deps }: RouteContext
         ...(b.interruptible && b.minChunkS !== undefined ? { minChunkS: b.minChunkS } : {}),
         ...(b.interruptible && b.maxPauses !== undefined ? { maxPauses: b.maxPauses } : {}),
         ...(b.resumeCommand ? { resumeCommand: b.resumeCommand } : {}),
+        ...(b.onLost ? { onLost: b.onLost } : {}),
         ...(b.energyKwh !== undefined ? { energyKwh: b.energyKwh } : {}),
         ...(b.minSavingRatio !== undefined ? { minSavingRatio: b.minSavingRatio } : {}),
       };
