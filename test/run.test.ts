@@ -279,6 +279,7 @@ describe('greenml run rejects bad input before running anything', () => {
     ['bad interval', ['--interval', 'fast'], /--interval/],
     ['interval out of range', ['--interval', '0.01s'], /interval/],
     ['bad guard', ['--max-co2e', '2'], /--max-co2e/],
+    ['unknown pricing', ['--pricing', 'cheap'], /Invalid --pricing "cheap": use on-demand, spot, reserved-1y, reserved-3y/],
   ])('%s: exit 2 with a clear message', (_label, flags, message) => {
     const r = run([...(flags as string[]), ...touch()]);
     expect(r.code).toBe(2);

@@ -37,6 +37,8 @@ describe('settings precedence', () => {
     expect(() => resolveSettings({ flags: { region: 'europe' }, env: {}, cwd: '/' })).toThrow(/provider:region/);
     expect(() => resolveSettings({ flags: {}, env: { GREENML_INTENSITY: 'lots' }, cwd: '/' })).toThrow(/GREENML_INTENSITY/);
     expect(() => resolveSettings({ flags: { interval: 'fast' }, env: {}, cwd: '/' })).toThrow(/--interval/);
+    expect(() => resolveSettings({ flags: {}, env: { GREENML_PRICING: 'cheap' }, cwd: '/' })).toThrow(/Invalid pricing \(environment variable GREENML_PRICING\) "cheap": use on-demand, spot, reserved-1y, reserved-3y/);
+    expect(resolveSettings({ flags: { pricing: 'Reserved' }, env: {}, cwd: '/' }).values.pricing).toBe('reserved-1y');
   });
 
   it('rejects unknown keys and malformed JSON in the file', () => {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 // zod/mini: the same validation with a fraction of the code to load on every command's start.
 import * as z from 'zod/mini';
-import { GreenmlError, PRICINGS, parseDurationS } from '../core/index.js';
+import { GreenmlError, PRICINGS, parseDurationS, parsePricing } from '../core/index.js';
 
 export const CONFIG_FILE = 'greenml.config.json';
 
@@ -58,6 +58,7 @@ const KEYS = Object.keys(settingsSchema.shape) as SettingKey[];
 function coerce(key: SettingKey, raw: unknown, where: string): unknown {
   if (typeof raw !== 'string') return raw;
   if (DURATIONS.has(key)) return parseDurationS(raw, `${key} (${where})`);
+  if (key === 'pricing') return parsePricing(raw, where.startsWith('--') ? where : `pricing (${where})`);
   if (NUMERIC.has(key)) {
     const n = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(n)) throw new GreenmlError('INVALID_INPUT', `Invalid ${key} "${raw}" in ${where}: expected a number.`);

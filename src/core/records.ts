@@ -3,6 +3,7 @@
  * them), the app verbs, the server and the dashboard. A run's headline figures are plain fields for
  * sorting and totals; its `footprint` holds the full audit trail (methods, models, factors, sources).
  */
+import { GreenmlError } from './errors.js';
 import type { Factor, Method } from './provenance.js';
 
 export type Component = 'cpu' | 'gpu' | 'memory';
@@ -12,6 +13,18 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const PRICINGS = ['on-demand', 'spot', 'reserved-1y', 'reserved-3y'] as const;
 export type Pricing = (typeof PRICINGS)[number];
+
+/**
+ * A pricing model as a user types it: case and spaces ignored, and `reserved` meaning the one-year
+ * term (the commitment every provider offers; 3-year must be asked for). Throws INVALID_INPUT naming
+ * `source` (a flag, a variable or a config key).
+ */
+export function parsePricing(text: string, source = '--pricing'): Pricing {
+  const t = text.trim().toLowerCase();
+  const p = t === 'reserved' ? 'reserved-1y' : t;
+  if ((PRICINGS as readonly string[]).includes(p)) return p as Pricing;
+  throw new GreenmlError('INVALID_INPUT', `Invalid ${source} "${text}": use ${PRICINGS.join(', ')} (reserved = reserved-1y).`);
+}
 
 /** IT energy of one component over a run or an estimate (before PUE), with how it was obtained. */
 export interface ComponentEnergy {

@@ -1,6 +1,6 @@
 /** `greenml estimate`: a quick footprint without running anything. */
 import type { Command } from 'commander';
-import { GreenmlError, PRICINGS, parseDurationS, parseNumberIn, type Pricing } from '../../core/index.js';
+import { GreenmlError, PRICINGS, parseDurationS, parseNumberIn, parsePricing } from '../../core/index.js';
 import type { RegisterCommand } from './index.js';
 
 interface EstimateFlags {
@@ -50,7 +50,7 @@ export const registerEstimate: RegisterCommand = (program: Command) => {
     .option('--hours <h>', 'duration in hours')
     .option('--duration <d>', 'duration with a unit, e.g. 90m, 12h, 2d')
     .option('--instance <id>', 'cloud instance provider:type, e.g. aws:p4d.24xlarge (sets GPUs, vCPUs, memory, price)')
-    .option('--pricing <model>', `price model for --instance: ${PRICINGS.join(', ')}`)
+    .option('--pricing <model>', `price model for --instance: ${PRICINGS.join(', ')} (reserved = reserved-1y)`)
     .option('--cpu <name>', 'CPU model ("Xeon Gold 6248") or micro-architecture ("Cascade Lake")')
     .option('--vcpus <n>', 'vCPUs used')
     .option('--cpu-util <u>', 'CPU utilisation, 0-1 or a percentage (default 0.5)')
@@ -69,9 +69,7 @@ export const registerEstimate: RegisterCommand = (program: Command) => {
       const durationS =
         flags.hours !== undefined ? parseNumberIn(flags.hours, '--hours', 0, 1e6) * 3600 : flags.duration !== undefined ? parseDurationS(flags.duration, '--duration') : undefined;
       if (durationS === undefined) throw new GreenmlError('INVALID_INPUT', 'Give the duration with --hours 12 or --duration 90m.');
-      if (flags.pricing !== undefined && !(PRICINGS as readonly string[]).includes(flags.pricing)) {
-        throw new GreenmlError('INVALID_INPUT', `Invalid --pricing "${flags.pricing}": use ${PRICINGS.join(', ')}.`);
-      }
+      const pricing = flags.pricing !== undefined ? parsePricing(flags.pricing) : undefined;
       const { estimate } = await import('../../app/index.js');
       const result = estimate({
         durationS,
@@ -79,7 +77,7 @@ export const registerEstimate: RegisterCommand = (program: Command) => {
         ...(flags.count !== undefined ? { gpuCount: positiveInt(flags.count, '--count') } : {}),
         ...(flags.util !== undefined ? { gpuUtilization: parseUtilization(flags.util, '--util') } : {}),
         ...(flags.instance !== undefined ? { instance: flags.instance } : {}),
-        ...(flags.pricing !== undefined ? { pricing: flags.pricing as Pricing } : {}),
+        ...(pricing !== undefined ? { pricing } : {}),
         ...(flags.cpu !== undefined ? { cpu: flags.cpu } : {}),
         ...(flags.vcpus !== undefined ? { vcpus: positiveInt(flags.vcpus, '--vcpus') } : {}),
         ...(flags.cpuUtil !== undefined ? { cpuUtilization: parseUtilization(flags.cpuUtil, '--cpu-util') } : {}),

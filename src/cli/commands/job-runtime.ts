@@ -9,11 +9,12 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { measureCommand, resolveScheduleRegion, scheduledPlanOf, type SeriesLookup, type SourceRef } from '../../app/index.js';
-import { GreenmlError, PRICINGS, formatDurationS, formatMassG, meanIntensityOver, type IntensitySeries, type IntensitySignal, type Pricing } from '../../core/index.js';
+import { GreenmlError, formatDurationS, formatMassG, meanIntensityOver, type IntensitySeries, type IntensitySignal } from '../../core/index.js';
 import type { IntensitySource, SourceId } from '../../intensity/index.js';
 import type { ExecuteJob, ExecutorEvent, JobQueue, LostJobPolicy, MeasureJob } from '../../schedule/index.js';
 import type { Store } from '../../store/index.js';
 import { resolveSettings } from '../config.js';
+import { measureSettings } from '../measure-settings.js';
 import { colors } from '../output.js';
 
 export const SCHEDULE_SOURCES = ['static', 'file', 'electricitymaps', 'watttime', 'gb', 'store'] as const satisfies readonly SourceId[];
@@ -131,11 +132,11 @@ export function jobMeasure(store: Store, lookupFor: (ref: SourceRef | undefined)
     const env = { ...process.env, ...job.env };
     const cwd = job.cwd ?? process.cwd();
     const { values: s } = resolveSettings({ flags: {}, env, cwd });
-    if (s.pricing !== undefined && !(PRICINGS as readonly string[]).includes(s.pricing)) throw new GreenmlError('INVALID_INPUT', `Invalid pricing "${s.pricing}".`);
     const plan = scheduledPlanOf(job);
     const where = plan ? resolveScheduleRegion(plan.region).location : {};
     const lookup = await lookupFor(plan?.sourceRef);
     const meter = await import('../../meter/index.js');
+    const measured = measureSettings(s, meter.DEFAULT_FLUSH_EVERY_S);
     return measureCommand(
       {
         command: segment.command,
@@ -144,16 +145,7 @@ export function jobMeasure(store: Store, lookupFor: (ref: SourceRef | undefined)
         ...(job.name !== null ? { name: job.name } : {}),
         tags: { 'greenml.job': job.id, 'greenml.segment': String(segment.index) },
         ...(where.region ? { region: where.region } : where.country ? { country: where.country } : s.region ? { region: s.region } : s.country ? { country: s.country } : {}),
-        ...(s.intensity !== undefined ? { intensityGPerKwh: s.intensity } : {}),
-        ...(s.pue !== undefined ? { pue: s.pue } : {}),
-        ...(s.instance !== undefined ? { instance: s.instance } : {}),
-        ...(s.pricing !== undefined ? { pricing: s.pricing as Pricing } : {}),
-        ...(s.pricePerHour !== undefined ? { priceUsdPerHour: s.pricePerHour } : {}),
-        ...(s.electricityPricePerKwh !== undefined ? { electricityUsdPerKwh: s.electricityPricePerKwh } : {}),
-        ...(s.interval !== undefined ? { intervalS: s.interval } : {}),
-        flushEveryS: s.flushEvery ?? meter.DEFAULT_FLUSH_EVERY_S,
-        ...(s.attribution !== undefined ? { attribution: s.attribution } : {}),
-        ...(s.memoryWPerGb !== undefined ? { memoryWPerGb: s.memoryWPerGb } : {}),
+        ...measured,
         guard: null,
         jobId: job.id,
         host: hostname(),

@@ -67,7 +67,8 @@ describe('plan flags', () => {
     expect(invalid(() => planRequestFromFlags({ gpuHours: '10', on: 'h100', mfu: '0.5' }))).toMatch(/--mfu and --bytes-per-param apply to --params\/--tokens only/);
     expect(invalid(() => planRequestFromFlags({ params: '7e9', tokens: '1e12', mfu: '40' }))).toBe('Invalid --mfu (fraction of dense peak, e.g. 0.4) "40": expected a number between 0 and 1.');
     expect(invalid(() => planRequestFromFlags({ params: '7e9', tokens: '1e12', precision: 'fp4' }))).toBe('Invalid --precision "fp4": use one of fp32, tf32, fp16, bf16, fp8, int8.');
-    expect(invalid(() => planRequestFromFlags({ params: '7e9', tokens: '1e12', pricing: 'spot,cheap' }))).toMatch(/^Invalid --pricing "cheap": use one of on-demand, spot/);
+    expect(invalid(() => planRequestFromFlags({ params: '7e9', tokens: '1e12', pricing: 'spot,cheap' }))).toMatch(/^Invalid --pricing "cheap": use on-demand, spot, reserved-1y, reserved-3y \(reserved = reserved-1y\)/);
+    expect(planRequestFromFlags({ params: '7e9', tokens: '1e12', pricing: 'Reserved, spot' }).constraints?.pricing).toEqual(['reserved-1y', 'spot']);
     expect(invalid(() => planRequestFromFlags({ params: '7e9', tokens: '1e12', deadline: 'soon' }))).toMatch(/^Invalid --deadline "soon"/);
     expect(invalid(() => planRequestFromFlags({ params: '7e9', tokens: '1e12', nodes: '1.5' }))).toBe('--nodes must be a whole number, got 1.5.');
   });

@@ -9,6 +9,7 @@ import {
   GreenmlError,
   PRECISIONS,
   PRICINGS,
+  parsePricing,
   formatDurationS,
   formatEnergyKwh,
   formatMassG,
@@ -22,7 +23,6 @@ import {
   type PlanOption,
   type PlanResult,
   type Precision,
-  type Pricing,
 } from '../../core/index.js';
 import type { PlanDeps, PlanRequest } from '../../app/index.js';
 import { colors, printJson, printLine, warn } from '../output.js';
@@ -117,7 +117,7 @@ export function planRequestFromFlags(f: PlanFlags): PlanRequest {
   if (f.budgetUsd !== undefined) constraints.budgetUsd = parseUsd(f.budgetUsd, '--budget-usd');
   constraints.providers = list(f.providers)?.map((p) => p.toLowerCase());
   constraints.regions = list(f.regions);
-  constraints.pricing = list(f.pricing)?.map((p) => oneOf<Pricing>(p, PRICINGS, '--pricing'));
+  constraints.pricing = list(f.pricing)?.map((p) => parsePricing(p));
   const req: PlanRequest = { workload, constraints };
   if (f.precision !== undefined) req.precision = oneOf<Precision>(f.precision, PRECISIONS, '--precision');
   if (f.bound !== undefined) req.bound = oneOf(f.bound, ['compute', 'memory'] as const, '--bound');
@@ -261,7 +261,7 @@ export const registerPlan: RegisterCommand = (program: Command) => {
     .option('--budget-usd <usd>', 'cost at most this much')
     .option('--providers <list>', 'only these providers, comma-separated (aws,gcp,azure)')
     .option('--regions <list>', 'only these regions, comma-separated (us-east-1, gcp:europe-west4)')
-    .option('--pricing <list>', `only these pricing models, comma-separated (${PRICINGS.join(', ')})`)
+    .option('--pricing <list>', `only these pricing models, comma-separated (${PRICINGS.join(', ')}; reserved = reserved-1y)`)
     .option('--optimize <goal>', `what to recommend first: ${GOALS.join(', ')}`, 'balanced')
     .option('--current <choice>', 'your current choice <instance>@<region>[:<pricing>] (default: config instance/region, else the cheapest feasible on-demand option in aws:us-east-1)')
     .option('--spot-overhead <fraction>', 'extra time on spot for checkpoints and restarts (default 0.1)')

@@ -4,8 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import { measureCommand, type MeasureResult } from '../../app/index.js';
-import { GreenmlError, PRICINGS, formatDurationS, parseGuardFlags, parseNumberIn, type IntensitySeries, type Pricing, type RunLocation } from '../../core/index.js';
+import { GreenmlError, formatDurationS, parseGuardFlags, parseNumberIn, type IntensitySeries, type RunLocation } from '../../core/index.js';
 import { resolveSettings } from '../config.js';
+import { measureSettings } from '../measure-settings.js';
 import { openCliStore, resolveDbLocation } from '../db.js';
 import { colors, warn } from '../output.js';
 import { renderFootprint } from '../render-footprint.js';
@@ -97,7 +98,6 @@ export async function runAction(command: string[], flags: RunFlags): Promise<num
     env: process.env,
     cwd: process.cwd(),
   });
-  if (s.pricing !== undefined && !(PRICINGS as readonly string[]).includes(s.pricing)) throw new GreenmlError('INVALID_INPUT', `Invalid --pricing "${s.pricing}".`);
   const guard = parseGuardFlags({ maxCo2e: flags.maxCo2e, maxCost: flags.maxCost, maxKwh: flags.maxKwh, onExceed: flags.onExceed, warmup: flags.warmup });
   if (guard === null && (flags.onExceed !== undefined || flags.warmup !== undefined)) {
     throw new GreenmlError('INVALID_INPUT', '--on-exceed and --warmup need a limit: --max-co2e, --max-cost or --max-kwh.');
@@ -111,6 +111,8 @@ export async function runAction(command: string[], flags: RunFlags): Promise<num
   // by default when greenml's stderr is not a terminal either (the child sees no difference).
   const progressFromStderr = stderrProgress === 'always' || (stderrProgress === 'auto' && !process.stderr.isTTY);
   if (s.interval !== undefined) parseNumberIn(String(s.interval), '--interval', 0.1, 60);
+  const meter = await import('../../meter/index.js');
+  const measured = measureSettings(s, meter.DEFAULT_FLUSH_EVERY_S);
 
   const store = s.server
     ? await (await import('../../store/index.js')).openRecordingStore({
@@ -120,7 +122,6 @@ export async function runAction(command: string[], flags: RunFlags): Promise<num
         onSpool: () => warn(`the server ${s.server} cannot take the run: it is kept locally, and greenml sync sends it later`),
       })
     : await openCliStore({ db: s.db });
-  const meter = await import('../../meter/index.js');
   const c = colors();
   try {
     const result = await measureCommand(
@@ -132,16 +133,7 @@ export async function runAction(command: string[], flags: RunFlags): Promise<num
         tags,
         ...(s.region !== undefined ? { region: s.region } : {}),
         ...(s.country !== undefined ? { country: s.country } : {}),
-        ...(s.intensity !== undefined ? { intensityGPerKwh: s.intensity } : {}),
-        ...(s.pue !== undefined ? { pue: s.pue } : {}),
-        ...(s.instance !== undefined ? { instance: s.instance } : {}),
-        ...(s.pricing !== undefined ? { pricing: s.pricing as Pricing } : {}),
-        ...(s.pricePerHour !== undefined ? { priceUsdPerHour: s.pricePerHour } : {}),
-        ...(s.electricityPricePerKwh !== undefined ? { electricityUsdPerKwh: s.electricityPricePerKwh } : {}),
-        ...(s.interval !== undefined ? { intervalS: s.interval } : {}),
-        flushEveryS: s.flushEvery ?? meter.DEFAULT_FLUSH_EVERY_S,
-        ...(s.attribution !== undefined ? { attribution: s.attribution } : {}),
-        ...(s.memoryWPerGb !== undefined ? { memoryWPerGb: s.memoryWPerGb } : {}),
+        ...measured,
         guard,
         progressFromStderr,
         host: hostname(),

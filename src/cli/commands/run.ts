@@ -46,7 +46,7 @@ export const registerRun: RegisterCommand = (program: Command) => {
     .option('--intensity <g>', 'grid intensity in gCO2e/kWh')
     .option('--pue <p>', 'power usage effectiveness (default 1.0 on your own machine, the region\'s in a cloud region)')
     .option('--instance <id>', 'cloud instance provider:type, e.g. aws:g5.xlarge (CPU model and price)')
-    .option('--pricing <model>', 'on-demand, spot or reserved-1y (with --instance)')
+    .option('--pricing <model>', 'on-demand, spot, reserved-1y or reserved-3y (reserved = reserved-1y), with --instance')
     .option('--price-per-hour <usd>', 'price per hour in USD')
     .option('--electricity-price <usd>', 'electricity price in USD/kWh, for cost on your own hardware')
     .option('--interval <d>', 'sampling interval, 0.1s to 60s (default 1s)')

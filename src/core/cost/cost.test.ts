@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { billedSeconds, PER_SECOND_MIN_60S } from './billing.js';
 import { computeCost, electricityCost } from './cost.js';
+import { parsePricing } from '../records.js';
 
 describe('billing', () => {
   it('bills per second after a 60 s minimum (AWS EC2 Linux, Compute Engine)', () => {
@@ -27,5 +28,14 @@ describe('cost', () => {
   });
   it('prices electricity per kWh', () => {
     expect(electricityCost(40, 0.25, 'my tariff')).toEqual({ usd: 10, basis: 'electricity', priceUsdPerKwh: 0.25, source: 'my tariff' });
+  });
+});
+
+describe('parsePricing', () => {
+  it('reads the models as typed, reserved as the one-year term, and names the source of a bad one', () => {
+    expect(parsePricing(' Spot ')).toBe('spot');
+    expect(parsePricing('reserved')).toBe('reserved-1y');
+    expect(parsePricing('reserved-3y')).toBe('reserved-3y');
+    expect(() => parsePricing('cheap', 'GREENML_PRICING')).toThrow(/Invalid GREENML_PRICING "cheap": use on-demand, spot, reserved-1y, reserved-3y/);
   });
 });
