@@ -10,6 +10,7 @@ import { GreenmlError } from '../core/index.js';
 import { unavailable } from './errors.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { parseStoreLocation } from './open.js';
+import { keepAlive } from './sqlite-keepalive.js';
 
 export interface MigrationState {
   name: string;
@@ -55,8 +56,9 @@ export async function migrationStatus(location: string): Promise<MigrationStatus
     let db: InstanceType<typeof Database> | null = null;
     try {
       db = new Database(path, { readonly: true, fileMustExist: true });
-      const table = db.prepare("select name from sqlite_master where type = 'table' and name = 'kysely_migration'").get();
-      return status(path, true, table ? (db.prepare('select name, timestamp from kysely_migration').all() as Row[]) : []);
+      const kept = keepAlive(db);
+      const table = kept.prepare("select name from sqlite_master where type = 'table' and name = 'kysely_migration'").get();
+      return status(path, true, table ? (kept.prepare('select name, timestamp from kysely_migration').all() as Row[]) : []);
     } catch (e) {
       throw unavailable(path, e, true);
     } finally {

@@ -19,6 +19,7 @@ import {
 } from 'kysely';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
+import { keepAlive } from './sqlite-keepalive.js';
 import type { DB } from './schema.js';
 import type { Store } from './store.js';
 
@@ -66,15 +67,16 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
   const busyTimeoutMs = options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS;
   const database = new Database(path, { timeout: busyTimeoutMs });
   try {
-    database.pragma(`busy_timeout = ${Math.round(busyTimeoutMs)}`);
-    if (path !== ':memory:') database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
-    database.pragma('foreign_keys = ON');
+    // exec, not pragma(): pragma() prepares a statement that would become garbage (sqlite-keepalive.ts).
+    database.exec(`pragma busy_timeout = ${Math.round(busyTimeoutMs)}`);
+    if (path !== ':memory:') database.exec('pragma journal_mode = WAL');
+    database.exec('pragma synchronous = NORMAL');
+    database.exec('pragma foreign_keys = ON');
   } catch (e) {
     database.close();
     throw e;
   }
-  const db = new Kysely<DB>({ dialect: new GreenmlSqliteDialect({ database }) });
+  const db = new Kysely<DB>({ dialect: new GreenmlSqliteDialect({ database: keepAlive(database) }) });
   const store = new KyselyStore(db, { kind: 'sqlite', rowLocks: false }, path, () => migrateToLatest(db));
   if (options.migrate !== false) {
     try {
