@@ -232,6 +232,38 @@ describe('greenml run predicts and guards', () => {
   });
 });
 
+describe('greenml run counts the last progress line', () => {
+  // Burns CPU, reports epoch 1 of 2, burns again, reports epoch 2 and exits at once: the last line
+  // is read only by the final tick, after which the one and only flush (--flush-every 60s) happens.
+  const child = [
+    process.execPath,
+    '-e',
+    `const fs = require('fs'); const burn = (ms) => { const end = Date.now() + ms; while (Date.now() < end); };
+     const line = (o) => fs.appendFileSync(process.env.GREENML_METRICS_FILE, JSON.stringify(o) + '\\n');
+     burn(300); line({ epoch: 1, epochs: 2 }); burn(300); line({ epoch: 2, epochs: 2 });`,
+  ];
+
+  it('ends the recorded progress and prediction at the end of the run', async () => {
+    const r = run(['-q', '--interval', '0.1s', '--flush-every', '60s', '--', ...child]);
+    expect(r.code, String(r.stderr)).toBe(0);
+    await withStore(async (s) => {
+      const rec = (await s.listRuns({})).runs[0]!;
+      const metrics = await s.listMetrics(rec.id);
+      const last = (key: string) => metrics.filter((m) => m.key === key).sort((a, b) => a.t - b.t).at(-1)?.value;
+      expect(last('greenml/progress')).toBe(1);
+      // At progress 1 the prediction is what was measured.
+      expect(last('greenml/predicted_energy_kwh')).toBeCloseTo(rec.energyKwh, 12);
+    });
+  });
+
+  it('never marks a run that ended by itself as stopped by a guard, even when its last line crosses the warm-up', async () => {
+    const r = run(['-q', '--interval', '0.1s', '--flush-every', '60s', '--max-kwh', '0.000000001', '--on-exceed', 'stop', '--warmup', '1', '--', ...child]);
+    expect(r.code, String(r.stderr)).toBe(0);
+    expect(String(r.stderr)).not.toMatch(/guard/);
+    await withStore(async (s) => expect((await s.listRuns({})).runs[0]!.status).toBe('succeeded'));
+  });
+});
+
 describe('greenml run checks budgets when it ends', () => {
   it('posts one webhook when the run crosses a budget threshold, and none on the next run', async () => {
     const { createServer } = await import('node:http');

@@ -234,13 +234,23 @@ export async function measureCommand(req: MeasureRequest, deps: MeasureDeps): Pr
     env: { [meter.RUN_ID_ENV]: id, [meter.METRICS_FILE_ENV]: metricsPath },
     ...(req.processGroup ? { processGroup: true } : {}),
     ...(req.forwardSignals ? { signals: req.forwardSignals } : {}),
-    ...(tqdm ? { onStderr: (chunk: Uint8Array) => observeProgress(tqdm.push(chunk), now()) } : {}),
+    ...(tqdm ? { onStderr: (chunk: Uint8Array) => observeProgress(tqdm.push(chunk)) } : {}),
   });
   ev.onChild?.(child);
+  // A guard stops a command that is still running; once it has ended there is nothing to stop.
+  let childExited = false;
+  void child.result.then(() => (childExited = true));
+  let session: Meter.Session | null = null;
 
-
-  function observeProgress(events: readonly ProgressEvent[], t: number): void {
-    const energyKwh = latest ? kwhFromJoules(latest.cpuJ + latest.gpuJ + latest.memoryJ) * loc.pue.value : 0;
+  /**
+   * Adds progress to the trace at the time and energy of the session's latest sample (the tick that
+   * read a metrics line, or the last one before a stderr bar; `latest` is only the last flushed
+   * one), so the point is never later than the sample a prediction is made at.
+   */
+  function observeProgress(events: readonly ProgressEvent[]): void {
+    const at = session?.latest() ?? latest;
+    const t = at?.t ?? now();
+    const energyKwh = at ? kwhFromJoules(at.cpuJ + at.gpuJ + at.memoryJ) * loc.pue.value : 0;
     for (const e of events) trace = appendProgress(trace, e, t, energyKwh);
   }
 
@@ -263,7 +273,7 @@ export async function measureCommand(req: MeasureRequest, deps: MeasureDeps): Pr
       });
       ev.onPrediction?.(prediction);
     }
-    if (!req.guard || stoppedBy) return;
+    if (!req.guard || stoppedBy || childExited) return;
     const decision = decideGuard(
       req.guard,
       { prediction, fraction: trace.points.at(-1)?.fraction ?? null, actual: { energyKwh, co2eG: energyKwh * loc.intensity.value, costUsd: costSoFar } },
@@ -308,7 +318,6 @@ export async function measureCommand(req: MeasureRequest, deps: MeasureDeps): Pr
   }
 
   if (child.pid !== undefined) {
-    let session: Meter.Session | null = null;
     try {
       session = await meter.startSession({
         rootPid: child.pid,
@@ -334,11 +343,15 @@ export async function measureCommand(req: MeasureRequest, deps: MeasureDeps): Pr
           await recordPrediction(latest.t);
           ev.onSamples?.(samples, run);
         },
+        // Progress joins the trace as each tick reads it, so the prediction made when the samples
+        // are handed over (the final flush included) already counts it.
+        onProgress: (lines) => {
+          const events = lines.map((p) => progressFromMetrics(p)).filter((e): e is ProgressEvent => e !== null);
+          if (events.length) observeProgress(events);
+        },
         onMetrics: async (batch) => {
           if (batch.metrics.length) await store.appendMetrics(id, batch.metrics as MetricPoint[]);
           if (Object.keys(batch.params).length) await store.setParams(id, batch.params as Record<string, string | number | boolean>);
-          const events = batch.progress.map((p) => progressFromMetrics(p)).filter((e): e is ProgressEvent => e !== null);
-          if (events.length) observeProgress(events, now());
           // A finished epoch is also a metric, so reports can count epochs as SCI's functional unit.
           const epochs = batch.progress
             .filter((p) => typeof p['epoch'] === 'number' && Number.isFinite(p['epoch']))
