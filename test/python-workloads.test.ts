@@ -25,7 +25,7 @@ const torchPy = pythonWith('torch');
 const sklearnPy = pythonWith('sklearn');
 const tqdmPy = pythonWith('tqdm');
 for (const [module, py] of [['torch', torchPy], ['sklearn', sklearnPy], ['tqdm', tqdmPy]] as const) {
-  if (!py) console.warn(`[python workloads] ${module} test skipped: no ${PYTHONS.join(' or ')} can import ${module} (apt-get install python3-${module === 'sklearn' ? 'sklearn' : module})`);
+  if (!py) console.warn(`[python workloads] ${module} test skipped: no ${PYTHONS.join(' or ')} can import ${module} (apt-get install python3-${module})`);
 }
 
 let dir: string;
@@ -55,7 +55,8 @@ async function recorded() {
   }
 }
 
-const series = (metrics: MetricPoint[], key: string) => metrics.filter((m) => m.key === key).sort((a, b) => (a.step ?? 0) - (b.step ?? 0));
+// By step, then by time: progress points carry no step, and their order is what the test reads.
+const series = (metrics: MetricPoint[], key: string) => metrics.filter((m) => m.key === key).sort((a, b) => (a.step ?? 0) - (b.step ?? 0) || a.t - b.t);
 
 describe('greenml run wraps real Python training', { timeout: 150_000 }, () => {
   it.skipIf(!torchPy)('records a PyTorch CNN: output passed through, params, accuracy per epoch, progress to the end, CPU energy', async () => {
