@@ -79,10 +79,10 @@ describe('orphan guard', () => {
     const killedAt = Date.now();
     a.child.kill('SIGKILL');
     await a.exited;
-    await until('the job to be gone', () => !groupAlive(a.pgid), 3000, 20);
+    await until('the job to be gone', () => !groupAlive(a.pgid), 4500, 20);
     console.log(`[orphan guard] job gone ${Date.now() - killedAt} ms after its agent was killed`);
-    // Well inside the 5 s grace: SIGTERM did it.
-    expect(Date.now() - killedAt).toBeLessThan(1000);
+    // Inside the 5 s grace, so SIGTERM did it (tens of ms here; room left for a loaded machine).
+    expect(Date.now() - killedAt).toBeLessThan(4500);
   });
 
   it('follows with SIGKILL after the grace for a job that ignores SIGTERM', async () => {
