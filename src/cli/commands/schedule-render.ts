@@ -3,15 +3,15 @@ import { describeInstant, scheduledPlanOf, type ParsedTime, type PlannedJob, typ
 import { formatDurationS, formatMassG, type IntensityPoint, type JobRecord, type JobWindow } from '../../core/index.js';
 import { colors } from '../output.js';
 
+const offMinute = (ms: number): boolean => ms % 60_000 !== 0;
 /** Minutes, or seconds when the time is not on a whole minute (short test windows, "+30s" deadlines). */
-export const utc = (ms: number): string => new Date(ms).toISOString().slice(0, ms % 60_000 === 0 ? 16 : 19).replace('T', ' ') + 'Z';
-const hm = (ms: number): string => new Date(ms).toISOString().slice(11, ms % 60_000 === 0 ? 16 : 19) + 'Z';
+export const utc = (ms: number, seconds = offMinute(ms)): string => new Date(ms).toISOString().slice(0, seconds ? 19 : 16).replace('T', ' ') + 'Z';
+const hm = (ms: number, seconds: boolean): string => new Date(ms).toISOString().slice(11, seconds ? 19 : 16) + 'Z';
 const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
 const pct = (ratio: number): string => `${(ratio * 100).toFixed(1)} %`;
 
-function localSpan(w: JobWindow, zone: string): string {
+function localSpan(w: JobWindow, zone: string, seconds: boolean): string {
   if (zone === 'UTC') return '';
-  const seconds = w.startMs % 60_000 !== 0 || w.endMs % 60_000 !== 0;
   const f = new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), hourCycle: 'h23' });
   const part = (ms: number): string => {
     const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
@@ -22,9 +22,11 @@ function localSpan(w: JobWindow, zone: string): string {
   return `  (${a} – ${b.slice(0, 10) === a.slice(0, 10) ? b.slice(11) : b} ${zone})`;
 }
 
+/** Both ends in one precision: a window that starts on a whole minute and ends 5 s later reads 19:59:00Z – 19:59:05Z. */
 export function windowLine(w: JobWindow, zone: string): string {
+  const seconds = offMinute(w.startMs) || offMinute(w.endMs);
   const sameDay = utc(w.startMs).slice(0, 10) === utc(w.endMs).slice(0, 10);
-  return `${utc(w.startMs)} – ${sameDay ? hm(w.endMs) : utc(w.endMs)}${localSpan(w, zone)}`;
+  return `${utc(w.startMs, seconds)} – ${sameDay ? hm(w.endMs, seconds) : utc(w.endMs, seconds)}${localSpan(w, zone, seconds)}`;
 }
 
 /** "saves 57 g (31.6 %)" or "saves 90 g/kWh (30.0 %)" when the energy is unknown. */
