@@ -17,6 +17,7 @@ import {
   type EnergyInterval,
   type JobRecord,
   type MetricPoint,
+  periodBounds,
   type RunRecord,
   type RunStatus,
   type Sample,
@@ -204,6 +205,25 @@ export function manyRuns(count: number, nowMs: number): { runs: RunRecord[]; swe
       }),
     );
   }
+  // The random runs cross the vision budget's 80 % only hours into a month; this one, at the month's
+  // first minute, keeps the budget in alarm whenever the tests run (CI early on the 1st found none).
+  const monthStart = periodBounds('month', nowMs).startMs;
+  const monthEnd = Math.min(monthStart + 600_000, nowMs);
+  runs.push(
+    baseRun('01GVMONTHSTART000000000000', {
+      project: 'vision',
+      name: 'month-start',
+      startedAt: monthStart,
+      endedAt: monthEnd,
+      heartbeatAt: monthEnd,
+      durationS: (monthEnd - monthStart) / 1000,
+      gpuKwh: 3,
+      energyKwh: 3,
+      operationalG: 900,
+      totalG: 900,
+      intensityGPerKwh: 300,
+    }),
+  );
   const sweepMetrics = new Map<string, MetricPoint[]>();
   for (let k = 0; k < 12; k++) {
     const id = `01GVSWEEP${String(k).padStart(17, '0')}`;
