@@ -245,8 +245,11 @@ export function createExecutor(o: ExecutorOptions): ExecuteJob {
       stopping = reason;
       emit({ kind: 'stopping', job, reason });
       stopped.resolve('stopping');
+      // Without a child yet (cancelled while the meter starts), onChild signals it as it appears.
       const pid = child?.pid;
-      if (pid === undefined) return;
+      if (pid !== undefined) signalStop(pid, reason);
+    };
+    const signalStop = (pid: number, reason: StopReason): void => {
       signalGroup(pid, 'SIGTERM');
       if (paused) {
         // A stopped process sees SIGTERM once continued; its last moments are measured again.
@@ -282,6 +285,7 @@ export function createExecutor(o: ExecutorOptions): ExecuteJob {
             emit({ kind: 'warning', job, message: `could not start the guard that stops the job if this agent dies: ${message(e)}` });
           }
         }
+        if (stopping && c.pid !== undefined) signalStop(c.pid, stopping);
       },
       onSession: (c) => {
         control = c;
