@@ -57,7 +57,9 @@ const schedule = (extra: string[]): JobRecord => {
 
 describe('greenml agent', () => {
   it('killed while it polls and started again, runs every pending job exactly once', async () => {
-    const ids = [schedule(['--not-before', '+5s']), schedule(['--not-before', '+5s']), schedule(['--not-before', '+6s'])].map((j) => j.id);
+    // Due in a minute, so no job falls due while the first agent lives, however slow the machine;
+    // they are brought forward before the second agent starts.
+    const ids = [schedule(['--not-before', '+60s']), schedule(['--not-before', '+60s']), schedule(['--not-before', '+61s'])].map((j) => j.id);
     const first = startAgent(['--poll', '200ms', '--lease', '2s']);
     await until('the first agent to poll', () => first.stderr().includes('polling every'));
     await new Promise((r) => setTimeout(r, 400));
@@ -69,6 +71,15 @@ describe('greenml agent', () => {
       ['pending', 0],
       ['pending', 0],
     ]);
+
+    await withStore(async (s) => {
+      const shift = Date.now() + 1000 - Math.min(...untouched.map((j) => j.dueAtMs));
+      for (const j of untouched) {
+        const plan = scheduledPlanOf(j) as ScheduledPlan;
+        const windows = plan.windows.map((w) => ({ startMs: w.startMs + shift, endMs: w.endMs + shift }));
+        await s.updateJob(j.id, { plan: { ...plan, windows }, spec: { ...j.spec, earliestStartMs: j.spec.earliestStartMs + shift }, dueAtMs: j.dueAtMs + shift }, { expectState: 'pending' });
+      }
+    });
 
     const second = startAgent(['--poll', '200ms', '--lease', '2s']);
     await until('every job to end', async () => (await withStore(async (s) => (await s.listJobs({})).jobs)).every((j) => j.state !== 'pending' && j.state !== 'running'));

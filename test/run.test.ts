@@ -162,7 +162,14 @@ describe('greenml run keeps what it measured', () => {
       env: env(),
       stdio: 'ignore',
     });
-    await new Promise((r) => setTimeout(r, 2500));
+    // Killed once four samples are flushed, not after a fixed time that a slow start could eat.
+    const deadline = Date.now() + 20_000;
+    const flushed = async (): Promise<number> =>
+      withStore(async (s) => {
+        const run = (await s.listRuns({ limit: 1 })).runs[0];
+        return run ? (await s.listSamples(run.id)).length : 0;
+      });
+    while ((await flushed()) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     p.kill('SIGKILL');
     await new Promise((r) => p.on('exit', r));
     // The orphaned child keeps running; stop it so it does not load the machine.
@@ -203,8 +210,11 @@ describe('greenml run keeps what it measured', () => {
 
 describe('greenml run predicts and guards', () => {
   it('reads tqdm bars on stderr (passed through untouched) and stops the run by a guard only after the warm-up', async () => {
+    // 12.6 J: the prediction at 20 % (about 20 J idle, 30 J loaded) passes it, while the energy used by
+    // then (about 5 J idle, 8 J with four busy loops: the Teads curve charges idle power for the
+    // longer wall time) stays under it, so the guard trips on the prediction after the warm-up.
     const r = spawnCliRaw(
-      ['run', '--interval', '0.2s', '--flush-every', '0.2s', '--max-kwh', '0.000003', '--on-exceed', 'stop', '--warmup', '0.3', '--', process.execPath, CHILD('progress-bar.mjs'), '40'],
+      ['run', '--interval', '0.2s', '--flush-every', '0.2s', '--max-kwh', '0.0000035', '--on-exceed', 'stop', '--warmup', '0.2', '--', process.execPath, CHILD('progress-bar.mjs'), '40'],
       { env: env() },
     );
     const stderr = String(r.stderr);
@@ -212,7 +222,7 @@ describe('greenml run predicts and guards', () => {
     expect(stderr).toMatch(/\r {2}\d%\|/);
     const fractions = [...stderr.matchAll(/(\d+)\/40 \[/g)].map((m) => Number(m[1]) / 40);
     const last = fractions[fractions.length - 1] as number;
-    expect(last).toBeGreaterThanOrEqual(0.3);
+    expect(last).toBeGreaterThanOrEqual(0.2);
     expect(last).toBeLessThan(1);
     expect(stderr).toMatch(/guard: stopping the run/);
     await withStore(async (s) => {

@@ -39,15 +39,18 @@ async function measure(s: NvidiaSampler, env: Record<string, string | undefined>
   acc.begin({ t: t0, gpu: s.read() });
   let gpuJ: number | null = 0;
   let reading = s.read();
+  let t = t0;
   // Runs at least `ms`, and on (up to 10 s, for a loaded machine) until `until` holds.
   for (let waited = 0, done = false; !done; waited += 250) {
     await sleep(250);
     reading = s.read();
     done = (waited + 250 >= ms && until(reading)) || waited > 10_000;
-    const e = acc.update({ t: Date.now(), gpu: reading, final: done });
+    t = Date.now();
+    const e = acc.update({ t, gpu: reading, final: done });
     gpuJ = e.gpuJ === null ? null : (gpuJ ?? 0) + e.gpuJ;
   }
-  return { acc, reading, durationS: (Date.now() - t0) / 1000, gpuJ };
+  // The span the accountant integrated (to its last update), not the time this function returned.
+  return { acc, reading, durationS: (t - t0) / 1000, gpuJ };
 }
 
 describe('nvidia-smi output parsing', () => {

@@ -41,8 +41,8 @@ let queue: PgBossQueue;
 const LEASE = '2s';
 const env = (): NodeJS.ProcessEnv => ({ ...process.env, NO_COLOR: '1', XDG_DATA_HOME: dir, GREENML_DB: '', GREENML_ON_LOST: '', GREENML_INTERVAL: '0.2s', TZ: 'UTC' });
 
-function agent(id: string, extra: string[] = []): Proc {
-  const p = startCli(['agent', '--db', scratch.url, '--poll', '200ms', '--lease', LEASE, '--id', id, ...extra], env(), dir);
+function agent(id: string, extra: string[] = [], lease = LEASE): Proc {
+  const p = startCli(['agent', '--db', scratch.url, '--poll', '200ms', '--lease', lease, '--id', id, ...extra], env(), dir);
   procs.push(p);
   return p;
 }
@@ -91,7 +91,8 @@ describe.skipIf(skip !== null)('greenml agent on PostgreSQL (pg-boss)', () => {
       if (i % 2) await queue.enqueue(job);
       else await store.createJob(job);
     }
-    const agents = [0, 1, 2].map((k) => agent(`agent-${k}`, ['--labels', 'pool=fifty']));
+    // A long lease: on a loaded machine a stalled agent must not have its job swept as lost (this test is not about that).
+    const agents = [0, 1, 2].map((k) => agent(`agent-${k}`, ['--labels', 'pool=fifty'], '10s'));
     await until('all fifty jobs to end', async () => (await jobs(ids)).every((j) => j.state === 'succeeded' || j.state === 'failed'), 50_000, 250);
     for (const a of agents) a.child.kill('SIGTERM');
     for (const a of agents) expect((await a.exited).code, a.stderr()).toBe(0);
@@ -127,7 +128,7 @@ describe.skipIf(skip !== null)('greenml agent on PostgreSQL (pg-boss)', () => {
     const open = await query<{ n: string }>(`select count(*) as n from "${scratch.bossSchema}".job where state < 'completed' and data->>'jobId' like 'fifty-%'`);
     expect(open[0]?.n).toBe('0');
     console.log(`[team agents] fifty jobs by agent: ${JSON.stringify(Object.fromEntries(byAgent))}`);
-  });
+  }, 120_000);
 
   it('with --on-lost retry, an agent killed mid-job has its job taken over after its lease, never running twice at once', async () => {
     const log = join(dir, 'retry.log');

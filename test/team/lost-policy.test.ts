@@ -78,16 +78,16 @@ describe('executor fencing', () => {
       { store, meter, now: Date.now, newRunId: () => `fence-run-${++seq}-${Date.now()}`, events },
     );
 
-  async function runUnreachable(policy: 'retry' | 'fail', seconds: number) {
+  async function runUnreachable(policy: 'retry' | 'fail', seconds: number, leaseMs: number) {
     const log = join(dir, `${policy}.log`);
     writeFileSync(log, '');
     const now = Date.now();
     const base = newJob(`fence-${policy}`, { nowMs: now });
     await store.createJob({ ...base, command: loggingWorkload(log, base.id, seconds), spec: retrySpec(base, policy) });
     const queue = unreachableAfterFirstHold(localQueue(store));
-    const claimed = (await queue.claim({ nowMs: Date.now(), agentId: 'cut-off', leaseMs: 1000, labels: {} })) as JobRecord;
+    const claimed = (await queue.claim({ nowMs: Date.now(), agentId: 'cut-off', leaseMs, labels: {} })) as JobRecord;
     const warnings: string[] = [];
-    const execute = createExecutor({ store, queue, clock: systemClock, agentId: 'cut-off', measure, leaseMs: 1000, checkEveryMs: 250, stopGraceMs: 10_000, onEvent: (e) => e.kind === 'warning' && warnings.push(e.message) });
+    const execute = createExecutor({ store, queue, clock: systemClock, agentId: 'cut-off', measure, leaseMs, checkEveryMs: 250, stopGraceMs: 10_000, onEvent: (e) => e.kind === 'warning' && warnings.push(e.message) });
     const started = Date.now();
     const result = await execute(claimed);
     const ran = executions(parseWorkloadLog(readFileSync(log, 'utf8')), Number.POSITIVE_INFINITY).get(base.id) ?? [];
@@ -95,10 +95,12 @@ describe('executor fencing', () => {
   }
 
   it('stops a retry-policy job within its lease when its holds cannot be written, and hands it back', async () => {
-    const r = await runUnreachable('retry', 5);
+    // A 3 s lease: the fence stops the job half-way through it, by when even a loaded machine has
+    // started the shell and set its TERM trap.
+    const r = await runUnreachable('retry', 8, 3000);
     expect(r.events.map((e) => e.what)).toEqual(['start', 'term']);
-    // Its hold was last renewed when it started; the lease (1 s) ran out about a second later: stopped before that.
-    expect((r.ran[0]?.endMs as number) - (r.ran[0]?.startMs as number)).toBeLessThan(1000);
+    // Its hold was last renewed when it started; the lease ran out 3 s later: stopped before that.
+    expect((r.ran[0]?.endMs as number) - (r.ran[0]?.startMs as number)).toBeLessThan(3000);
     expect(r.warnings.some((w) => /could not be renewed .* stopping it before its lease runs out/.test(w))).toBe(true);
     expect(r.result.state).toBe('paused');
     expect(r.job).toMatchObject({ state: 'paused', agentId: null, leaseUntilMs: null });
@@ -106,7 +108,7 @@ describe('executor fencing', () => {
   });
 
   it('lets a fail-policy job run on to its end when its holds cannot be written', async () => {
-    const r = await runUnreachable('fail', 1.5);
+    const r = await runUnreachable('fail', 1.5, 1000);
     expect(r.events.map((e) => e.what)).toEqual(['start', 'end']);
     expect(r.result.state).toBe('succeeded');
     expect(r.job.state).toBe('succeeded');

@@ -53,7 +53,8 @@ const claim = (q: PgBossQueue, agentId: string, labels: Record<string, string> =
 describe.skipIf(skip !== null)('pg-boss queue', () => {
   it('hands each due job to one agent carrying its labels, adopting jobs written to the Store directly', async () => {
     const [plain, fr, frGpu] = [await agentQueue(), await agentQueue(), await agentQueue()];
-    const due = Date.now() + 1500;
+    // Due in 4 s: the enqueues and the "not due yet" claims below (seven round trips) finish well before, even on a loaded machine.
+    const due = Date.now() + 4000;
     const jobs = [
       newJob(id('plain'), { nowMs: Date.now(), dueAtMs: due }),
       newJob(id('fr'), { nowMs: Date.now(), dueAtMs: due, labels: { region: 'FR' } }),
@@ -172,11 +173,11 @@ describe.skipIf(skip !== null)('pg-boss queue', () => {
     await q.enqueue(handed);
     await q.enqueue(cancelled);
     expect((await claim(q, 'first', { hb: '1' }))?.id).toBe(handed.id);
-    expect(await q.requeue(handed.id, 'first', { nowMs: Date.now(), dueAtMs: Date.now() + 1200, runId: null })).toBe(true);
+    expect(await q.requeue(handed.id, 'first', { nowMs: Date.now(), dueAtMs: Date.now() + 3000, runId: null })).toBe(true);
     expect((await q.cancel(cancelled.id, Date.now())).previous).toBe('pending');
     expect(await claim(q, 'second', { hb: '1' })).toBeNull();
     let next: JobRecord | null = null;
-    await until('the handed-back job to come back', async () => (next = await claim(q, 'second', { hb: '1' })) !== null, 5000);
+    await until('the handed-back job to come back', async () => (next = await claim(q, 'second', { hb: '1' })) !== null, 8000);
     expect(next).toMatchObject({ id: handed.id, agentId: 'second', attempts: 2, state: 'running' });
     expect((next as unknown as JobRecord).startedAt).toBeLessThan(Date.now());
     expect(await store.getJob(cancelled.id)).toMatchObject({ state: 'cancelled', attempts: 0 });

@@ -54,7 +54,7 @@ describe.skipIf(skip !== null)('greenml serve on PostgreSQL with twenty clients 
     const url = (JSON.parse(server.stdout().split('\n')[0] as string) as { listening: string }).listening;
 
     const agents = [0, 1, 2].map((k) => {
-      const a = startCli(['agent', '--db', scratch.url, '--poll', '200ms', '--lease', '2s', '--id', `serve-agent-${k}`, '--labels', 'pool=serve'], env(), dir);
+      const a = startCli(['agent', '--db', scratch.url, '--poll', '200ms', '--lease', '10s', '--id', `serve-agent-${k}`, '--labels', 'pool=serve'], env(), dir);
       procs.push(a);
       return a;
     });
@@ -117,5 +117,5 @@ describe.skipIf(skip !== null)('greenml serve on PostgreSQL with twenty clients 
     } finally {
       await store.close();
     }
-  });
+  }, 120_000);
 });
