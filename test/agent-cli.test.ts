@@ -12,6 +12,7 @@ import { scheduledPlanOf, type ScheduledPlan } from '../src/app/index.js';
 import type { JobRecord } from '../src/core/index.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { CLI, spawnCli } from './helpers/cli.js';
+import { until } from './helpers/until.js';
 
 let dir: string;
 let db: string;
@@ -41,13 +42,6 @@ function startAgent(args: string[]): { child: ChildProcess; stderr: () => string
   return { child, stderr: () => err, exited };
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const schedule = (extra: string[]): JobRecord => {
   const r = cli(['schedule', '--duration', '1s', '--deadline', '+1h', '--region', 'FR', '--json', ...extra, '--', process.execPath, '-e', '']);
@@ -61,7 +55,7 @@ describe('greenml agent', () => {
     // they are brought forward before the second agent starts.
     const ids = [schedule(['--not-before', '+60s']), schedule(['--not-before', '+60s']), schedule(['--not-before', '+61s'])].map((j) => j.id);
     const first = startAgent(['--poll', '200ms', '--lease', '2s']);
-    await until('the first agent to poll', () => first.stderr().includes('polling every'));
+    await until('the first agent to poll', () => first.stderr().includes('polling every'), 20_000);
     await new Promise((r) => setTimeout(r, 400));
     first.child.kill('SIGKILL');
     await first.exited;
@@ -82,7 +76,7 @@ describe('greenml agent', () => {
     });
 
     const second = startAgent(['--poll', '200ms', '--lease', '2s']);
-    await until('every job to end', async () => (await withStore(async (s) => (await s.listJobs({})).jobs)).every((j) => j.state !== 'pending' && j.state !== 'running'));
+    await until('every job to end', async () => (await withStore(async (s) => (await s.listJobs({})).jobs)).every((j) => j.state !== 'pending' && j.state !== 'running'), 20_000);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(second.stderr()).toMatch(/SIGTERM: draining/);

@@ -12,6 +12,7 @@ import type { JobRecord } from '../src/core/index.js';
 import * as meter from '../src/meter/index.js';
 import { createExecutor, localQueue, runAgent, type AgentEvent, type Clock, type MeasureJob } from '../src/schedule/index.js';
 import { openStore, type Store } from '../src/store/index.js';
+import { until } from './helpers/until.js';
 
 /** Time moves only when the test says; sleepers wake when it passes their time or their signal aborts. */
 class ManualClock implements Clock {
@@ -82,13 +83,6 @@ const measure: MeasureJob = (j, segment, events) =>
     { store, meter, now: Date.now, newRunId: () => `run-${j.id}-${Date.now()}`, events },
   );
 
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('runAgent', () => {
   it('takes each job when the clock reaches it, one at a time, and stops on a drain', async () => {
@@ -112,21 +106,21 @@ describe('runAgent', () => {
       onEvent: (e) => events.push(e),
     });
 
-    await until('the first idle poll', () => idle() === 1);
+    await until('the first idle poll', () => idle() === 1, 10_000, 10);
     expect(events.some((e) => e.kind === 'claimed')).toBe(false);
     expect((await store.getJob('first'))?.state).toBe('pending');
 
     clock.advance(1000);
-    await until('the first job to run and the agent to poll again', () => idle() === 2);
+    await until('the first job to run and the agent to poll again', () => idle() === 2, 10_000, 10);
     expect((await store.getJob('first'))?.state).toBe('succeeded');
     expect((await store.getJob('second'))?.state).toBe('pending');
 
     clock.advance(1000);
-    await until('another idle poll', () => idle() === 3);
+    await until('another idle poll', () => idle() === 3, 10_000, 10);
     expect((await store.getJob('second'))?.state).toBe('pending');
 
     clock.advance(1000);
-    await until('the second job', () => idle() === 4);
+    await until('the second job', () => idle() === 4, 10_000, 10);
     expect((await store.getJob('second'))?.state).toBe('succeeded');
 
     drain.abort();

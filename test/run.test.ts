@@ -12,6 +12,7 @@ import { cpuCapacityCores, cpuPowerW, utilizationFromCores } from '../src/core/i
 import { probeHost } from '../src/meter/index.js';
 import { openStore } from '../src/store/index.js';
 import { CLI, ROOT, spawnCli, spawnCliRaw } from './helpers/cli.js';
+import { until } from './helpers/until.js';
 
 const CHILD = (name: string): string => join(ROOT, 'test/fixtures/children', name);
 let dir: string;
@@ -163,13 +164,12 @@ describe('greenml run keeps what it measured', () => {
       stdio: 'ignore',
     });
     // Killed once four samples are flushed, not after a fixed time that a slow start could eat.
-    const deadline = Date.now() + 20_000;
     const flushed = async (): Promise<number> =>
       withStore(async (s) => {
         const run = (await s.listRuns({ limit: 1 })).runs[0];
         return run ? (await s.listSamples(run.id)).length : 0;
       });
-    while ((await flushed()) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await until('four samples in the store', async () => (await flushed()) >= 4, 20_000, 200);
     p.kill('SIGKILL');
     await new Promise((r) => p.on('exit', r));
     // The orphaned child keeps running; stop it so it does not load the machine.

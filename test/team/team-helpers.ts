@@ -76,13 +76,7 @@ export function newJob(id: string, o: Partial<JobRecord> & { nowMs: number }): J
   };
 }
 
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000, everyMs = 100): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { until } from '../helpers/until.js';
 
 export interface Proc {
   child: ChildProcess;
